@@ -64,6 +64,8 @@ def read_songs(path: str | Path) -> SongTable:
     frame = frame[list(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)].copy()
     for column in frame.columns:
         frame[column] = frame[column].astype(str).str.replace(_INVISIBLE, "", regex=True).str.strip()
+    for column in ("artist", "song"):
+        frame[column] = frame[column].str.replace(r"\s+", " ", regex=True)
     frame["lyrics"] = frame["text"].map(clean_lyrics)
     skipped = {
         "no_artist": int((frame["artist"] == "").sum()),
@@ -174,6 +176,7 @@ def build_index(
         raise InputError(f"{songs_csv}: no usable songs (skipped: {table.skipped})")
     model_info = model_info or {}
     cache = _previous_vectors(out, model_info)
+    history = _previous_history(out)
     n = len(songs)
     probs = np.zeros((n, len(EMOTIONS)), dtype=np.float32)
     logits = np.zeros_like(probs)
@@ -212,6 +215,14 @@ def build_index(
             since_checkpoint = 0
     bar.close()
     seconds = time.time() - started
+    run = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scored": len(todo),
+        "reused": reused,
+        "seconds": round(seconds, 1),
+        "songs_per_second": round(len(todo) / seconds, 2) if todo else None,
+        "precision": model_info.get("precision"),
+    }
     manifest = {
         "complete": True,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -220,10 +231,20 @@ def build_index(
         "counts": {"songs": n, "scored": len(todo), "reused": reused, **table.skipped},
         "dominant_emotion_counts": _dominant_counts(probs),
         "build_seconds": round(seconds, 1),
-        "songs_per_second": round(len(todo) / seconds, 2) if todo else None,
+        "songs_per_second": run["songs_per_second"],
+        "builds": [*history, run],
     }
     _save(out, songs, probs, logits, vectors, manifest)
     return manifest
+
+
+def _previous_history(out: Path) -> list[dict]:
+    """The build runs recorded in the manifest of the index in `out` (oldest first)."""
+    try:
+        old = json.loads((out / MANIFEST_FILE).read_text())
+    except (OSError, ValueError):
+        return []
+    return list(old.get("builds", []))
 
 
 def _previous_vectors(out: Path, model_info: dict) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:

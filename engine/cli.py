@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -45,6 +46,7 @@ def cmd_train_emotion(args: argparse.Namespace) -> int:
     print(f"train {len(train)} {train.counts()}\nvalidation {len(val)} {val.counts()}", flush=True)
     result = train_grid(train, val, config, progress=not args.quiet)
     data_info = {
+        "command": "python -m engine " + shlex.join(args.argv),
         "train": {"source": str(args.train), "n": len(train), "counts": train.counts()},
         "validation": {"source": str(args.val or f"stratified {args.test_fraction} of train"), "n": len(val)},
         "balance_per_class": args.balance,
@@ -293,7 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
+    args.argv = argv
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no per-file load reports on the console
     from engine.data import DataError
     from engine.errors import ArtifactError

@@ -13,7 +13,8 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 from engine.errors import ArtifactError
 from engine.labels import EMOTIONS
 from engine.paths import EMOTION_MODEL_DIR
-from engine.text import chunk_text
+from engine.text import chunk_texts
+from engine.vectors import mean_by_owner
 
 REBUILD_HINT = "python -m engine train-emotion --out artifacts/emotion"
 
@@ -75,28 +76,15 @@ class EmotionModel:
 
     def chunks(self, text: str) -> list[str]:
         """The pieces of `text` the model reads, each within its window."""
-        if len(text) < self.max_tokens * 2:  # short text cannot exceed the window: skip counting
-            return [text.strip()]
-        return chunk_text(text, self.max_tokens - 2, self.count_tokens)
+        return chunk_texts([text], self.max_tokens - 2, self.count_tokens)[0]
 
     def score(self, texts: list[str]) -> EmotionScores:
         """Chunk-averaged logits and probabilities for each text, in the order of `EMOTIONS`."""
-        owners: list[int] = []
-        pieces: list[str] = []
-        for index, text in enumerate(texts):
-            for chunk in self.chunks(text):
-                owners.append(index)
-                pieces.append(chunk)
+        pieces, owners = chunk_texts(texts, self.max_tokens - 2, self.count_tokens)
         chunk_logits = self.chunk_logits(pieces)
-        chunk_probs = _softmax(chunk_logits)
-        logits = np.zeros((len(texts), len(EMOTIONS)), dtype=np.float32)
-        probs = np.zeros_like(logits)
-        counts = np.zeros(len(texts), dtype=np.float32)
-        np.add.at(logits, owners, chunk_logits)
-        np.add.at(probs, owners, chunk_probs)
-        np.add.at(counts, owners, 1.0)
-        counts = np.maximum(counts, 1.0)[:, None]
-        return EmotionScores(logits / counts, probs / counts)
+        logits = mean_by_owner(chunk_logits, owners, len(texts))
+        probs = mean_by_owner(_softmax(chunk_logits), owners, len(texts))
+        return EmotionScores(logits, probs)
 
     def predict(self, texts: list[str]) -> np.ndarray:
         """Probabilities (N, 6) of each emotion for each text."""

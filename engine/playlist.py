@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +92,12 @@ class PlaylistEngine:
     """Playlists from the catalogue: by mood (ER) and by lyrics (ER to filter, STS to rank)."""
 
     def __init__(
-        self, emotion_model, encoder, catalogue: Catalogue, max_per_artist: int = MAX_PER_ARTIST
+        self,
+        emotion_model,
+        encoder,
+        catalogue: Catalogue,
+        max_per_artist: int = MAX_PER_ARTIST,
+        precision: Callable[[], AbstractContextManager] = contextlib.nullcontext,
     ) -> None:
         self.emotion_model = emotion_model
         self.encoder = encoder
@@ -97,6 +106,8 @@ class PlaylistEngine:
         # One model call at a time: torch already uses every core for one call, and a fast tokenizer
         # shared between threads can fail with "Already borrowed".
         self._model_lock = threading.Lock()
+        self.precision = precision
+        """Context manager factory the model calls run in (bfloat16 autocast or nothing)."""
         songs = catalogue.songs
         self._probs = catalogue.probabilities
         self._embeddings = normalise_rows(catalogue.embeddings.astype(np.float32))
@@ -115,13 +126,24 @@ class PlaylistEngine:
         model_dir: str | Path | None = None,
         catalogue_dir: str | Path | None = None,
         sentence_model: str | Path | None = None,
+        precision: str = "auto",
     ) -> PlaylistEngine:
-        """The shipped emotion model, sentence model and catalogue index (each path overridable)."""
+        """The shipped emotion model, sentence model and catalogue index (each path overridable).
+
+        `precision` "auto" runs the models in bfloat16 on CPUs with native support (about 1.4x
+        faster queries, same validation accuracy), else "fp32"; see `engine.precision`.
+        """
         from engine.emotion import EmotionModel
+        from engine.precision import cpu_precision
         from engine.sts import SentenceEncoder
 
         catalogue = Catalogue.load(catalogue_dir)
-        return cls(EmotionModel.load(model_dir), SentenceEncoder.load(sentence_model), catalogue)
+        return cls(
+            EmotionModel.load(model_dir),
+            SentenceEncoder.load(sentence_model),
+            catalogue,
+            precision=functools.partial(cpu_precision, precision),
+        )
 
     def __len__(self) -> int:
         return len(self.catalogue.songs)
@@ -134,7 +156,7 @@ class PlaylistEngine:
         """Songs that most strongly express the emotion of `text`; `seed` makes the draw repeatable."""
         n = check_length(n)
         text = check_text(text, "mood text")
-        with self._model_lock:
+        with self._model_lock, self.precision():
             distribution = self.emotion_model.predict([text])[0]
         emotion = int(distribution.argmax())
         pool = self._by_emotion[emotion][: max(MOOD_POOL, 4 * n)]
@@ -155,7 +177,7 @@ class PlaylistEngine:
         """
         n = check_length(n)
         cleaned = clean_lyrics(check_text(lyrics, "lyrics"))
-        with self._model_lock:
+        with self._model_lock, self.precision():
             distribution = self.emotion_model.predict([cleaned])[0]
             query = self.encoder.embed([cleaned])[0]
         emotion = int(distribution.argmax())

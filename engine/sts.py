@@ -9,8 +9,8 @@ import torch
 
 from engine.errors import ArtifactError
 from engine.paths import default_sentence_model
-from engine.text import chunk_text
-from engine.vectors import normalise_rows
+from engine.text import chunk_texts
+from engine.vectors import mean_by_owner, normalise_rows
 
 
 class SentenceEncoder:
@@ -47,25 +47,13 @@ class SentenceEncoder:
         encoded = self.model.tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
-    def chunks(self, text: str) -> list[str]:
-        if len(text) < self.max_tokens * 2:
-            return [text.strip()]
-        return chunk_text(text, self.max_tokens - 2, self.count_tokens)
-
     @torch.inference_mode()
     def embed(self, texts: list[str]) -> np.ndarray:
         """Embeddings (N, dim) of texts of any length, float32, each of unit length."""
-        owners: list[int] = []
-        pieces: list[str] = []
-        for index, text in enumerate(texts):
-            for chunk in self.chunks(text):
-                owners.append(index)
-                pieces.append(chunk)
+        pieces, owners = chunk_texts(texts, self.max_tokens - 2, self.count_tokens)
         if not pieces:
             return np.zeros((0, self.dimension), dtype=np.float32)
         chunk_vectors = self.model.encode(
             pieces, batch_size=self.batch_size, convert_to_numpy=True, normalize_embeddings=True
         )
-        vectors = np.zeros((len(texts), chunk_vectors.shape[1]), dtype=np.float32)
-        np.add.at(vectors, owners, chunk_vectors)
-        return normalise_rows(vectors)
+        return normalise_rows(mean_by_owner(chunk_vectors, owners, len(texts)))

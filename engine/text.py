@@ -70,6 +70,21 @@ def chunk_text(text: str, max_tokens: int, count_tokens: Callable[[list[str]], l
     return chunks
 
 
+def chunk_texts(
+    texts: list[str], max_tokens: int, count_tokens: Callable[[list[str]], list[int]]
+) -> tuple[list[str], list[int]]:
+    """Chunks of every text within `max_tokens` (special tokens excluded), and the index of the
+    text each chunk came from. Texts of at most `max_tokens` characters skip token counting: a
+    WordPiece token covers at least one character, so they cannot exceed the window."""
+    pieces: list[str] = []
+    owners: list[int] = []
+    for index, text in enumerate(texts):
+        chunks = [text.strip()] if len(text) <= max_tokens else chunk_text(text, max_tokens, count_tokens)
+        pieces.extend(chunks)
+        owners.extend([index] * len(chunks))
+    return pieces, owners
+
+
 def _cut_words(unit: str, count: int, max_tokens: int) -> list[tuple[str, int]]:
     """Cut an over-long unit into word runs of roughly `max_tokens` tokens (estimated by ratio)."""
     words = unit.split()

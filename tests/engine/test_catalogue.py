@@ -127,6 +127,7 @@ def test_rebuild_reuses_vectors_of_unchanged_songs(tiny_index, emotion_model, se
     manifest = build_index(songs, out, emotion_model, sentence_encoder, progress=False)
     assert manifest["counts"]["scored"] == 1
     assert manifest["counts"]["reused"] == 9
+    assert [(b["scored"], b["reused"]) for b in manifest["builds"]] == [(9, 0), (1, 9)]
     assert len(Catalogue.load(out).songs) == 10
 
 
