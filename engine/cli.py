@@ -163,12 +163,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     if args.mode == "mood":
         playlist = engine.mood(" ".join(args.text), n=args.n, seed=args.seed)
     else:
+        sources = [bool(args.file), args.lyrics is not None, bool(args.text)]
+        if sum(sources) != 1:
+            raise ValueError("likesong takes its lyrics from one of --file FILE, --text LYRICS, or the words")
         if args.file:
             lyrics = Path(args.file).read_text(encoding="utf-8", errors="replace")
-        elif args.lyrics is not None:
-            lyrics = args.lyrics
         else:
-            raise ValueError("likesong needs --file FILE or --text LYRICS")
+            lyrics = args.lyrics if args.lyrics is not None else " ".join(args.text)
         playlist = engine.likesong(lyrics, n=args.n)
     _print_playlist(playlist, args.json)
     return 0
@@ -265,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("recommend", help="print a playlist for a mood or for lyrics")
     p.add_argument("mode", choices=["mood", "likesong"])
-    p.add_argument("text", nargs="*", help="mood text (mood mode)")
+    p.add_argument("text", nargs="*", help="mood text, or lyrics in likesong mode")
     p.add_argument("--file", help="lyrics file (likesong mode)")
     p.add_argument("--text", dest="lyrics", help="lyrics text (likesong mode)")
     p.add_argument("-n", type=int, default=10, help="playlist length, 1..50 (default: %(default)s)")
@@ -296,7 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    # `recommend mood -n 3 some words`: argparse leaves words that follow options unparsed.
+    if extra and (args.command != "recommend" or any(word.startswith("-") for word in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.text += extra
     args.argv = argv
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no per-file load reports on the console
     from engine.data import DataError

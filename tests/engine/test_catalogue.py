@@ -14,6 +14,7 @@ from engine.catalogue import Catalogue, build_index, read_songs, spotify_url
 from engine.errors import ArtifactError, InputError
 from engine.labels import EMOTIONS
 from engine.playlist import PlaylistEngine
+from tests.conftest import SHARED_DATA, requires_shared_data
 
 # Invented lyric lines (no real songs), a few per mood.
 SAD = "the rain keeps falling on my empty room\nI cry alone, the letters that you wrote are gone"
@@ -183,3 +184,12 @@ def test_invisible_characters_and_non_spotify_links_are_cleaned(tmp_path):
     song = read_songs(path).songs.iloc[0]
     assert (song["artist"], song["song"], song["year"]) == ("Taylor", "my tears", 2020)
     assert song["url"] == "https://open.spotify.com/search/Taylor%20my%20tears"
+
+
+@requires_shared_data
+def test_shipped_index_covers_the_shared_catalogue_song_for_song(playlist_engine):
+    table = read_songs(SHARED_DATA / "songs" / "catalogue.csv.gz")
+    shipped = playlist_engine.catalogue.songs
+    assert len(table.songs) == len(shipped) == 22_870
+    assert list(table.songs["lyrics_sha256"]) == list(shipped["lyrics_sha256"])
+    assert list(table.songs["url"]) == list(shipped["url"])
