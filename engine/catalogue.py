@@ -175,8 +175,7 @@ def build_index(
     if songs.empty:
         raise InputError(f"{songs_csv}: no usable songs (skipped: {table.skipped})")
     model_info = model_info or {}
-    cache = _previous_vectors(out, model_info)
-    history = _previous_history(out)
+    cache, history = _previous_build(out, model_info)
     n = len(songs)
     probs = np.zeros((n, len(EMOTIONS)), dtype=np.float32)
     logits = np.zeros_like(probs)
@@ -225,12 +224,12 @@ def build_index(
     }
     manifest = {
         "complete": True,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created": run["created"],
         "source": {"file": Path(songs_csv).name, "sha256": file_sha256(songs_csv)},
         "models": model_info,
         "counts": {"songs": n, "scored": len(todo), "reused": reused, **table.skipped},
         "dominant_emotion_counts": _dominant_counts(probs),
-        "build_seconds": round(seconds, 1),
+        "build_seconds": run["seconds"],
         "songs_per_second": run["songs_per_second"],
         "builds": [*history, run],
     }
@@ -238,31 +237,27 @@ def build_index(
     return manifest
 
 
-def _previous_history(out: Path) -> list[dict]:
-    """The build runs recorded in the manifest of the index in `out` (oldest first)."""
-    try:
-        old = json.loads((out / MANIFEST_FILE).read_text())
-    except (OSError, ValueError):
-        return []
-    return list(old.get("builds", []))
-
-
-def _previous_vectors(out: Path, model_info: dict) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Vectors of the last build keyed by lyrics hash, when it used the same models."""
+def _previous_build(
+    out: Path, model_info: dict
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], list[dict]]:
+    """From the index already in `out`: its vectors keyed by lyrics hash (only when it used the
+    same models) and its recorded build runs, oldest first."""
     try:
         old = Catalogue.load(out)
     except ArtifactError:
-        return {}
+        return {}, []
+    history = list(old.manifest.get("builds", []))
     if old.manifest.get("models") != model_info or "lyrics_sha256" not in old.songs.columns:
-        return {}
+        return {}, history
     logit_columns = [f"logit_{e}" for e in EMOTIONS]
     old_probs = old.probabilities
     old_logits = old.songs[logit_columns].to_numpy(dtype=np.float32)
     old_vectors = old.embeddings.astype(np.float32)
-    return {
+    cache = {
         digest: (old_probs[i], old_logits[i], old_vectors[i])
         for i, digest in enumerate(old.songs["lyrics_sha256"])
     }
+    return cache, history
 
 
 def _save(

@@ -134,7 +134,7 @@ class PlaylistEngine:
         faster queries, same validation accuracy), else "fp32"; see `engine.precision`.
         """
         from engine.emotion import EmotionModel
-        from engine.precision import cpu_precision
+        from engine.precision import cpu_precision, resolve_precision
         from engine.sts import SentenceEncoder
 
         catalogue = Catalogue.load(catalogue_dir)
@@ -142,7 +142,7 @@ class PlaylistEngine:
             EmotionModel.load(model_dir),
             SentenceEncoder.load(sentence_model),
             catalogue,
-            precision=functools.partial(cpu_precision, precision),
+            precision=functools.partial(cpu_precision, resolve_precision(precision)),
         )
 
     def __len__(self) -> int:
