@@ -31,7 +31,7 @@ class Settings:
     command_prefix: str = "!"
     default_playlist_length: int = DEFAULT_LENGTH
     max_playlist_length: int = MAX_LENGTH
-    engine_threads: int = 2
+    engine_threads: int = 1
     max_pending_requests: int = 8
     user_cooldown_seconds: float = 3.0
     max_input_chars: int = 4000

@@ -40,7 +40,7 @@ class EngineService:
     """
 
     def __init__(
-        self, engine: Recommender, *, threads: int = 2, max_pending: int = 8, cooldown_seconds: float = 0
+        self, engine: Recommender, *, threads: int = 1, max_pending: int = 8, cooldown_seconds: float = 0
     ) -> None:
         self.engine = engine
         self.max_pending = max_pending

@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from engine.playlist import PlaylistEngine
+from engine.precision import resolve_precision
 
 MOOD_SENTENCES = [
     "I aced my exam and can't stop smiling",
@@ -75,10 +76,12 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def run_bench(calls: int = 200, naive_sample: int = 20, model_dir=None, catalogue_dir=None) -> dict:
+def run_bench(
+    calls: int = 200, naive_sample: int = 20, model_dir=None, catalogue_dir=None, precision: str = "auto"
+) -> dict:
     """Load the engine once, time `calls` requests of each mode, and compare with naive re-encoding."""
     started = time.perf_counter()
-    engine = PlaylistEngine.load(model_dir, catalogue_dir)
+    engine = PlaylistEngine.load(model_dir, catalogue_dir, precision=precision)
     engine.mood("warm-up")
     load_seconds = time.perf_counter() - started
 
@@ -106,6 +109,7 @@ def run_bench(calls: int = 200, naive_sample: int = 20, model_dir=None, catalogu
     naive_ms = per_song * candidates * 1000 + like["p50_ms"]
     return {
         "songs": len(engine),
+        "precision": resolve_precision(precision),
         "load_seconds": round(load_seconds, 2),
         "mood": _percentiles(mood_times),
         "likesong": like,
@@ -126,6 +130,7 @@ def format_bench(result: dict) -> str:
     return "\n".join(
         [
             f"songs in index      {result['songs']}",
+            f"precision           {result['precision']}",
             f"ready in            {result['load_seconds']:.2f} s (models + index + first query)",
             f"mood      p50 {result['mood']['p50_ms']:7.2f} ms   p95 {result['mood']['p95_ms']:7.2f} ms  ({result['calls']} calls)",
             f"likesong  p50 {result['likesong']['p50_ms']:7.2f} ms   p95 {result['likesong']['p95_ms']:7.2f} ms  "

@@ -196,11 +196,22 @@ def cmd_evaluate_sts(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from engine.bench import format_bench, run_bench
 
-    result = run_bench(calls=args.calls, model_dir=args.model, catalogue_dir=args.catalogue)
+    result = run_bench(
+        calls=args.calls, model_dir=args.model, catalogue_dir=args.catalogue, precision=args.precision
+    )
     print(format_bench(result))
     if args.json:
         print(json.dumps(result))
     return 0
+
+
+def _add_precision_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--precision",
+        choices=["auto", "bf16", "fp32"],
+        default="auto",
+        help="model precision; auto: bf16 where the CPU has it, else fp32",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -256,12 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="emotion model directory (default: the shipped artifacts/emotion)")
     p.add_argument("--sentence-model", help="sentence-transformers model (default: offline all-MiniLM-L6-v2)")
     p.add_argument("--batch-size", type=int, default=64, help="songs per batch")
-    p.add_argument(
-        "--precision",
-        choices=["auto", "bf16", "fp32"],
-        default="auto",
-        help="auto: bf16 where the CPU has it",
-    )
+    _add_precision_option(p)
     p.set_defaults(func=cmd_build_index)
 
     p = sub.add_parser("recommend", help="print a playlist for a mood or for lyrics")
@@ -290,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calls", type=int, default=200)
     p.add_argument("--model", help="emotion model directory")
     p.add_argument("--catalogue", help="catalogue index directory")
+    _add_precision_option(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_bench)
     return parser

@@ -90,10 +90,11 @@ def test_recommend_bad_length_exits_2_with_message(capsys):
 
 
 def test_bench_command_prints_its_figures(capsys):
-    assert main(["bench", "--calls", "3", "--json"]) == 0
+    assert main(["bench", "--calls", "3", "--precision", "fp32", "--json"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     result = json.loads(lines[-1])
     for key in ("load_seconds", "mood", "likesong", "naive", "peak_rss_mb"):
         assert key in result
+    assert result["precision"] == "fp32"
     assert result["mood"]["p50_ms"] > 0 and result["naive"]["speedup"] > 1
     assert any(line.startswith("mood ") for line in lines)
