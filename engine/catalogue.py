@@ -175,30 +175,39 @@ def build_index(
     if songs.empty:
         raise InputError(f"{songs_csv}: no usable songs (skipped: {table.skipped})")
     model_info = model_info or {}
-    cache, history = _previous_build(out, model_info)
+    score_cache, vector_cache, history = _previous_build(out, model_info)
     n = len(songs)
     probs = np.zeros((n, len(EMOTIONS)), dtype=np.float32)
     logits = np.zeros_like(probs)
     vectors = np.zeros((n, encoder.dimension), dtype=np.float32)
-    todo: list[int] = []
+    need_scores: set[int] = set()
+    need_vectors: set[int] = set()
     for row, digest in enumerate(songs["lyrics_sha256"]):
-        if digest in cache:
-            probs[row], logits[row], vectors[row] = cache[digest]
+        if digest in score_cache:
+            probs[row], logits[row] = score_cache[digest]
         else:
-            todo.append(row)
-    reused = n - len(todo)
+            need_scores.add(row)
+        if digest in vector_cache:
+            vectors[row] = vector_cache[digest]
+        else:
+            need_vectors.add(row)
     lengths = songs["lyrics"].str.len().to_numpy()
-    todo.sort(key=lambda row: lengths[row])  # similar lengths batch together: less padding
+    # similar lengths batch together: less padding
+    todo = sorted(need_scores | need_vectors, key=lambda row: lengths[row])
+    reused = n - len(todo)
     done = np.ones(n, dtype=bool)
     done[todo] = False
-    bar = tqdm(total=len(todo), desc="scoring songs", unit="song", disable=not progress)
+    bar = tqdm(total=len(todo), desc="indexing songs", unit="song", disable=not progress)
     since_checkpoint = 0
     for start in range(0, len(todo), batch_size):
         rows = todo[start : start + batch_size]
-        texts = songs["lyrics"].iloc[rows].tolist()
-        scores = emotion_model.score(texts)
-        probs[rows], logits[rows] = scores.probabilities, scores.logits
-        vectors[rows] = encoder.embed(texts)
+        score_rows = [row for row in rows if row in need_scores]
+        if score_rows:
+            scores = emotion_model.score(songs["lyrics"].iloc[score_rows].tolist())
+            probs[score_rows], logits[score_rows] = scores.probabilities, scores.logits
+        vector_rows = [row for row in rows if row in need_vectors]
+        if vector_rows:
+            vectors[vector_rows] = encoder.embed(songs["lyrics"].iloc[vector_rows].tolist())
         done[rows] = True
         bar.update(len(rows))
         since_checkpoint += len(rows)
@@ -216,7 +225,8 @@ def build_index(
     seconds = time.time() - started
     run = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scored": len(todo),
+        "scored": len(need_scores),
+        "embedded": len(need_vectors),
         "reused": reused,
         "seconds": round(seconds, 1),
         "songs_per_second": round(len(todo) / seconds, 2) if todo else None,
@@ -227,7 +237,13 @@ def build_index(
         "created": run["created"],
         "source": {"file": Path(songs_csv).name, "sha256": file_sha256(songs_csv)},
         "models": model_info,
-        "counts": {"songs": n, "scored": len(todo), "reused": reused, **table.skipped},
+        "counts": {
+            "songs": n,
+            "scored": len(need_scores),
+            "embedded": len(need_vectors),
+            "reused": reused,
+            **table.skipped,
+        },
         "dominant_emotion_counts": _dominant_counts(probs),
         "build_seconds": run["seconds"],
         "songs_per_second": run["songs_per_second"],
@@ -239,25 +255,36 @@ def build_index(
 
 def _previous_build(
     out: Path, model_info: dict
-) -> tuple[dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], list[dict]]:
-    """From the index already in `out`: its vectors keyed by lyrics hash (only when it used the
-    same models) and its recorded build runs, oldest first."""
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], dict[str, np.ndarray], list[dict]]:
+    """From the index already in `out`, keyed by lyrics hash: its emotion scores (when it used the
+    same emotion model) and its embeddings (when it used the same sentence model); and its
+    recorded build runs, oldest first. Swapping one model re-runs only that model."""
     try:
         old = Catalogue.load(out)
     except ArtifactError:
-        return {}, []
+        return {}, {}, []
     history = list(old.manifest.get("builds", []))
-    if old.manifest.get("models") != model_info or "lyrics_sha256" not in old.songs.columns:
-        return {}, history
-    logit_columns = [f"logit_{e}" for e in EMOTIONS]
-    old_probs = old.probabilities
-    old_logits = old.songs[logit_columns].to_numpy(dtype=np.float32)
-    old_vectors = old.embeddings.astype(np.float32)
-    cache = {
-        digest: (old_probs[i], old_logits[i], old_vectors[i])
-        for i, digest in enumerate(old.songs["lyrics_sha256"])
-    }
-    return cache, history
+    if "lyrics_sha256" not in old.songs.columns:
+        return {}, {}, history
+    old_info = old.manifest.get("models") or {}
+    digests = old.songs["lyrics_sha256"]
+    score_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if _same_model(old_info, model_info, "emotion_"):
+        old_probs = old.probabilities
+        old_logits = old.songs[[f"logit_{e}" for e in EMOTIONS]].to_numpy(dtype=np.float32)
+        score_cache = {digest: (old_probs[i], old_logits[i]) for i, digest in enumerate(digests)}
+    vector_cache: dict[str, np.ndarray] = {}
+    if _same_model(old_info, model_info, "sentence_"):
+        old_vectors = old.embeddings.astype(np.float32)
+        vector_cache = {digest: old_vectors[i] for i, digest in enumerate(digests)}
+    return score_cache, vector_cache, history
+
+
+def _same_model(old_info: dict, new_info: dict, prefix: str) -> bool:
+    """True when two builds agree on the settings of one model (keys starting with `prefix`) and
+    on the precision."""
+    keys = {key for key in (*old_info, *new_info) if key.startswith(prefix)} | {"precision"}
+    return all(old_info.get(key) == new_info.get(key) for key in keys)
 
 
 def _save(

@@ -42,6 +42,7 @@ def cmd_train_emotion(args: argparse.Namespace) -> int:
         seed=args.seed,
         fresh_runs=args.fresh_runs,
         max_steps=args.max_steps,
+        pooling=args.pooling,
     )
     print(f"train {len(train)} {train.counts()}\nvalidation {len(val)} {val.counts()}", flush=True)
     result = train_grid(train, val, config, progress=not args.quiet)
@@ -124,7 +125,8 @@ def cmd_build_index(args: argparse.Namespace) -> int:
         )
     counts = manifest["counts"]
     print(
-        f"indexed {counts['songs']} songs into {args.out} ({counts['scored']} scored, {counts['reused']} reused) "
+        f"indexed {counts['songs']} songs into {args.out} ({counts['scored']} scored, "
+        f"{counts['embedded']} embedded, {counts['reused']} reused) "
         f"in {manifest['build_seconds']:.0f} s; skipped: no lyrics {counts['no_lyrics']}, "
         f"no artist {counts['no_artist']}, no title {counts['no_title']}; "
         f"duplicates merged {counts['duplicates_merged']}"
@@ -236,6 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--test-fraction", type=float, default=0.15, help="held-out share when no --val is given")
     p.add_argument("--fresh-runs", action="store_true", help="train every grid cell from scratch")
     p.add_argument("--max-steps", type=int, help="stop each run after N steps (smoke tests)")
+    p.add_argument(
+        "--pooling",
+        choices=["mean", "cls"],
+        default="cls",
+        help="text vector for the head: BERT's [CLS] pooler (default, the shipped model) or the mean "
+        "of the token vectors (as the sentence model was trained; better with little data)",
+    )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_train_emotion)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoConfig, AutoTokenizer
 
+from engine.classifier import classifier_class, saved_pooling
 from engine.errors import ArtifactError
 from engine.labels import EMOTIONS
 from engine.paths import EMOTION_MODEL_DIR
@@ -59,7 +60,8 @@ class EmotionModel:
             )
         try:
             tokenizer = AutoTokenizer.from_pretrained(directory)
-            model = AutoModelForSequenceClassification.from_pretrained(directory, dtype=torch.float32)
+            model_class = classifier_class(saved_pooling(AutoConfig.from_pretrained(directory)))
+            model = model_class.from_pretrained(directory, dtype=torch.float32)
         except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
             raise ArtifactError(
                 f"emotion model at {directory} is unreadable ({error}); rebuild it with: {REBUILD_HINT}"

@@ -14,8 +14,9 @@ import numpy as np
 import torch
 from torch.nn.functional import cross_entropy
 from tqdm.auto import tqdm
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
+from engine.classifier import classifier_class
 from engine.data import LabelledTexts
 from engine.labels import EMOTIONS
 from engine.metrics import classification_report, plot_confusion_matrix, plot_grid
@@ -38,6 +39,10 @@ class TrainConfig:
     epoch count and the smaller counts are read off that run's epoch checkpoints (much cheaper)."""
     max_steps: int | None = None
     """Stop each run after this many optimiser steps (smoke tests)."""
+    pooling: str = "cls"
+    """How token vectors become one text vector: "cls" (BERT's [CLS] pooler, the shipped model) or
+    "mean" (as the sentence model was trained; learns faster from little data); see
+    `engine.classifier`."""
 
 
 @dataclass
@@ -74,10 +79,10 @@ def length_sorted_batches(lengths: list[int], batch_size: int, rng: random.Rando
     return batches
 
 
-def load_base(base_model: str):
+def load_base(base_model: str, pooling: str = "cls"):
     """Tokenizer and a fresh six-way classification model on top of `base_model`."""
     tokenizer = AutoTokenizer.from_pretrained(base_model)
-    model = AutoModelForSequenceClassification.from_pretrained(
+    model = classifier_class(pooling).from_pretrained(
         base_model,
         num_labels=len(EMOTIONS),
         id2label=dict(enumerate(EMOTIONS)),
@@ -131,7 +136,7 @@ def train_grid(
     for lr in config.learning_rates:
         for total_epochs in schedules:
             seed_everything(config.seed)
-            tokenizer, model = load_base(config.base_model)
+            tokenizer, model = load_base(config.base_model, config.pooling)
             lengths = [
                 len(ids)
                 for ids in tokenizer(train.texts, truncation=True, max_length=config.max_tokens)["input_ids"]
@@ -185,7 +190,7 @@ def train_grid(
                     best = row
                     best_state = copy.deepcopy(model.state_dict())
     assert best is not None and best_state is not None and tokenizer is not None
-    _, model = load_base(config.base_model)
+    _, model = load_base(config.base_model, config.pooling)
     model.load_state_dict(best_state)
     model.eval()
     _, logits = validation_scores(model, tokenizer, val, config.max_tokens)

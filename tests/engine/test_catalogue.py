@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -122,14 +123,38 @@ def test_rebuild_reuses_vectors_of_unchanged_songs(tiny_index, emotion_model, se
     songs = tmp_path / "more.csv"
     write_csv(songs, rows)
     out = tmp_path / "catalogue"
-    import shutil
-
     shutil.copytree(directory / "catalogue", out)
     manifest = build_index(songs, out, emotion_model, sentence_encoder, progress=False)
     assert manifest["counts"]["scored"] == 1
     assert manifest["counts"]["reused"] == 9
     assert [(b["scored"], b["reused"]) for b in manifest["builds"]] == [(9, 0), (1, 9)]
     assert len(Catalogue.load(out).songs) == 10
+
+
+@pytest.mark.parametrize(
+    ("changed", "scored", "embedded"),
+    [("emotion_weights_sha256", 9, 0), ("sentence_model", 0, 9)],
+)
+def test_swapping_one_model_reruns_only_that_model(
+    tiny_index, emotion_model, sentence_encoder, tmp_path, changed, scored, embedded
+):
+    directory, _ = tiny_index
+    out = tmp_path / "catalogue"
+    shutil.copytree(directory / "catalogue", out)
+    before = Catalogue.load(out)
+    manifest = build_index(
+        directory / "songs.csv.gz",
+        out,
+        emotion_model,
+        sentence_encoder,
+        progress=False,
+        model_info={changed: "another model"},
+    )
+    assert (manifest["counts"]["scored"], manifest["counts"]["embedded"]) == (scored, embedded)
+    assert manifest["counts"]["reused"] == 0
+    after = Catalogue.load(out)
+    assert np.allclose(after.embeddings.astype(np.float32), before.embeddings.astype(np.float32), atol=2e-3)
+    assert np.allclose(after.probabilities, before.probabilities, atol=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -159,8 +184,6 @@ def test_missing_or_corrupt_index_names_the_file(tmp_path, tiny_index):
     with pytest.raises(ArtifactError, match=r"songs\.parquet is missing.*build-index"):
         Catalogue.load(tmp_path)
     directory, _ = tiny_index
-    import shutil
-
     broken = tmp_path / "broken"
     shutil.copytree(directory / "catalogue", broken)
     (broken / "embeddings.npy").write_bytes(b"junk")

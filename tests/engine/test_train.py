@@ -3,9 +3,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import torch
 from torch.nn.functional import cross_entropy
 
+from engine.classifier import saved_pooling
 from engine.cli import main
 from engine.emotion import EmotionModel
 from engine.labels import EMOTIONS
@@ -31,20 +33,22 @@ def _training_loss(model, tokenizer, texts, labels) -> float:
     return float(cross_entropy(torch.from_numpy(logits), torch.tensor(labels)))
 
 
-def test_tiny_training_run_lowers_loss_and_reloads_identically(tmp_path):
+@pytest.mark.parametrize("pooling", ["cls", "mean"])
+def test_tiny_training_run_lowers_loss_and_reloads_identically(tmp_path, pooling):
     data = tmp_path / "tiny.txt"
     _write_tiny_dataset(data)
     texts = [t for ts in INVENTED.values() for t in ts]
     labels = [EMOTIONS.index(e) for e, ts in INVENTED.items() for _ in ts]
     from engine.paths import default_sentence_model
 
-    tokenizer, base = load_base(default_sentence_model())
+    tokenizer, base = load_base(default_sentence_model(), pooling)
     torch.manual_seed(0)
     before = _training_loss(base, tokenizer, texts, labels)
 
     out = tmp_path / "model"
     args = ["train-emotion", "--train", str(data), "--val", str(data), "--out", str(out)]
     args += ["--lr", "3e-4", "--epochs", "1,3", "--batch-size", "8", "--max-tokens", "32", "--quiet"]
+    args += ["--pooling", pooling]
     assert main(args) == 0
 
     model = EmotionModel.load(out)
@@ -63,6 +67,8 @@ def test_tiny_training_run_lowers_loss_and_reloads_identically(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["data"]["train"]["sha256"]
     assert manifest["hyper_parameters"]["learning_rates"] == [3e-4]
+    assert manifest["hyper_parameters"]["pooling"] == pooling
+    assert saved_pooling(model.model.config) == pooling
 
     again = EmotionModel.load(out)
     np.testing.assert_array_equal(model.predict(texts), again.predict(texts))
