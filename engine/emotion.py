@@ -60,8 +60,9 @@ class EmotionModel:
             )
         try:
             tokenizer = AutoTokenizer.from_pretrained(directory)
-            model_class = classifier_class(saved_pooling(AutoConfig.from_pretrained(directory)))
-            model = model_class.from_pretrained(directory, dtype=torch.float32)
+            config = AutoConfig.from_pretrained(directory)
+            model_class = classifier_class(saved_pooling(config))
+            model = model_class.from_pretrained(directory, config=config, dtype=torch.float32)
         except Exception as error:  # transformers raises OSError, ValueError, safetensors errors...
             raise ArtifactError(
                 f"emotion model at {directory} is unreadable ({error}); rebuild it with: {REBUILD_HINT}"
